@@ -1,0 +1,77 @@
+"""`beta:batch:job-items` commands."""
+
+from __future__ import annotations
+
+from typing import Annotated, Optional
+
+import typer
+
+from llamacloud_cli.commands import _common as common
+from llamacloud_cli.commands._common import Limit, MaxItems, Offset, OrganizationId, ProjectId
+from llamacloud_cli.commands.batch import JobIdArgument, JobIdOption, _lower, stream_list
+from llamacloud_cli.errors import boundary
+from llamacloud_cli.models import requests, responses
+
+
+@boundary
+def list_items(
+    ctx: typer.Context,
+    job_id_arg: JobIdArgument = None,
+    job_id: JobIdOption = None,
+    status: Annotated[
+        Optional[str],
+        typer.Option(help="Only items in this status: pending, processing, completed, failed, skipped, cancelled.", show_default=False),
+    ] = None,
+    limit: Limit = None,
+    offset: Offset = None,
+    organization_id: OrganizationId = None,
+    project_id: ProjectId = None,
+    max_items: MaxItems = None,
+) -> None:
+    """List the items of a job, e.g. the failed ones."""
+    with common.session(ctx, "beta:batch:job-items list") as session:
+        fields = common.merge(
+            session.piped(),
+            {
+                "job_id": common.path_param(job_id, job_id_arg, "job_id"),
+                "status": _lower(status),
+                "limit": limit,
+                "offset": offset,
+                "organization_id": organization_id,
+                "project_id": project_id,
+            },
+        )
+        common.require(fields, "job_id", "job id: give it as JOB_ID or --job-id")
+        request = common.build_request(requests.ListJobItemsRequest, fields)
+        stream_list(session, request, responses.JobItemPage, max_items)
+
+
+@boundary
+def get_processing_results(
+    ctx: typer.Context,
+    item_id_arg: Annotated[
+        Optional[str], typer.Argument(metavar="[ITEM_ID]", help="The item id (or use --item-id).", show_default=False)
+    ] = None,
+    item_id: Annotated[Optional[str], typer.Option("--item-id", help="The item id.", show_default=False)] = None,
+    job_type: Annotated[
+        Optional[str], typer.Option(help="Only results of this type: parse, extract, classify.", show_default=False)
+    ] = None,
+    organization_id: OrganizationId = None,
+    project_id: ProjectId = None,
+) -> None:
+    """Show every processing result (lineage) of one item."""
+    with common.session(ctx, "beta:batch:job-items get-processing-results") as session:
+        fields = common.merge(
+            session.piped(),
+            {
+                "item_id": common.path_param(item_id, item_id_arg, "item_id"),
+                "job_type": _lower(job_type),
+                "organization_id": organization_id,
+                "project_id": project_id,
+            },
+        )
+        common.require(fields, "item_id", "item id: give it as ITEM_ID or --item-id")
+        request = common.build_request(requests.GetProcessingResultsRequest, fields)
+        response = session.send(request, responses.ProcessingResultsResponse)
+        if response is not None:
+            session.out.single(response.data, response.raw)
