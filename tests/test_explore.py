@@ -6,8 +6,8 @@ import json
 
 import httpx
 import respx
-
 from conftest import BASE_URL
+
 from llamacloud_cli.output.explore import ExplorerState
 
 JOB = {
@@ -67,14 +67,26 @@ def test_raw_toggle_and_control_characters_are_escaped() -> None:
 
 
 def test_explore_falls_back_to_json_off_a_terminal_with_a_warning(cli) -> None:  # type: ignore[no-untyped-def]
-    body = {"job": {"id": "J", "job_type": "parse", "project_id": "p", "status": "running",
-                    "total_items": 1}, "progress_percentage": 0}
+    body = {
+        "job": {
+            "id": "J",
+            "job_type": "parse",
+            "project_id": "p",
+            "status": "running",
+            "total_items": 1,
+        },
+        "progress_percentage": 0,
+    }
     with respx.mock(base_url=BASE_URL) as mock:
-        mock.get("/api/v1/beta/batch-processing/J").mock(return_value=httpx.Response(200, json=body))
+        mock.get("/api/v1/beta/batch-processing/J").mock(
+            return_value=httpx.Response(200, json=body)
+        )
         result = cli(["beta:batch", "get-status", "J", "--format", "explore"])
     assert result.exit_code == 0
     assert json.loads(result.stdout) == body
-    assert "'explore' not supported for non-terminal output; falling back to 'json'" in result.stderr
+    assert (
+        "'explore' not supported for non-terminal output; falling back to 'json'" in result.stderr
+    )
 
 
 def test_no_warning_when_explore_was_not_asked_for(cli) -> None:  # type: ignore[no-untyped-def]

@@ -32,7 +32,10 @@ class FakeStdin(io.StringIO):
         ("{a: 1, b: [x, y]}", {"a": 1, "b": ["x", "y"]}),
         ("a: 1\nb:\n  - x\n", {"a": 1, "b": ["x"]}),
         # YAML 1.2: yes/no/on/off stay strings, 010 is ten, dates stay the text written.
-        ("{a: yes, b: off, c: 010, d: 2024-01-02}", {"a": "yes", "b": "off", "c": 10, "d": "2024-01-02"}),
+        (
+            "{a: yes, b: off, c: 010, d: 2024-01-02}",
+            {"a": "yes", "b": "off", "c": 10, "d": "2024-01-02"},
+        ),
         ("[a, 'b c']", ["a", "b c"]),
     ],
 )
@@ -96,14 +99,30 @@ def test_item_ids_accept_every_form_and_keep_the_order(tmp_path: Path) -> None:
     yaml_list.write_text("- y1\n- 'y2'\n")
     values = ["a", "[b, c]", '["d"]', f"@{lines}", f"@{json_list}", f"@{yaml_list}", "[7]"]
     assert parse_item_ids(values, Stdin(FakeStdin())) == [
-        "a", "b", "c", "d", "l1", "l2", "j1", "j2", "y1", "y2", "7",
+        "a",
+        "b",
+        "c",
+        "d",
+        "l1",
+        "l2",
+        "j1",
+        "j2",
+        "y1",
+        "y2",
+        "7",
     ]
 
 
 @pytest.mark.parametrize(
     ("value", "fragment"),
-    [("", "empty item id"), ("[a, '']", "empty item id"), ("[null]", "must be a string"),
-     ("[1.5]", "must be a string"), ("[true]", "must be a string"), ("[[a]]", "must be a string")],
+    [
+        ("", "empty item id"),
+        ("[a, '']", "empty item id"),
+        ("[null]", "must be a string"),
+        ("[1.5]", "must be a string"),
+        ("[true]", "must be a string"),
+        ("[[a]]", "must be a string"),
+    ],
 )
 def test_bad_item_ids_are_refused(value: str, fragment: str) -> None:
     with pytest.raises(UsageError, match=fragment):

@@ -79,7 +79,10 @@ def test_no_command_option_shadows_a_global_option() -> None:
             ["-r", "beta:batch", "cancel", "J", "--reason=--dry-run"],
         ),
         # After `--` nothing is an option.
-        (["beta:batch", "get-status", "--", "--debug"], ["beta:batch", "get-status", "--", "--debug"]),
+        (
+            ["beta:batch", "get-status", "--", "--debug"],
+            ["beta:batch", "get-status", "--", "--debug"],
+        ),
         (["--timeout", "5", "beta:batch", "list"], ["--timeout", "5", "beta:batch", "list"]),
     ],
 )
