@@ -6,7 +6,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from typing import Annotated, Any, Optional, TypeVar
+from typing import Any, TypeVar
 
 import typer
 
@@ -17,21 +17,6 @@ from llamacloud_cli.inputs import Stdin, parse_piped_request
 from llamacloud_cli.models.base import RequestModel, ResponseModel
 from llamacloud_cli.output.render import Renderer
 from llamacloud_cli.settings import Settings
-
-OrganizationId = Annotated[
-    Optional[str], typer.Option(help="Organization to act in (query).", show_default=False)
-]
-ProjectId = Annotated[Optional[str], typer.Option(help="Project to act in (query).", show_default=False)]
-TemporalNamespace = Annotated[
-    Optional[str],
-    typer.Option(help="Internal routing header `temporal-namespace` (advanced).", show_default=False),
-]
-MaxItems = Annotated[
-    Optional[int],
-    typer.Option(help="Stop after this many items (negative: no limit).", show_default=False),
-]
-Limit = Annotated[Optional[int], typer.Option(help="Page size asked of the server.", show_default=False)]
-Offset = Annotated[Optional[int], typer.Option(help="Items to skip before the first.", show_default=False)]
 
 R = TypeVar("R", bound=RequestModel)
 
@@ -59,8 +44,14 @@ class Session:
 
         settings = self.settings
         explicit = settings.format_error is not OutputFormat.AUTO or settings.transform_error
-        simple = body is None or body == "" or (
-            isinstance(body, dict) and set(body) == {"detail"} and isinstance(body["detail"], str)
+        simple = (
+            body is None
+            or body == ""
+            or (
+                isinstance(body, dict)
+                and set(body) == {"detail"}
+                and isinstance(body["detail"], str)
+            )
         )
         if simple and not explicit:
             return
@@ -70,7 +61,9 @@ class Session:
             return
         Renderer(settings, title="Error", for_errors=True).single(redact_json(body))
 
-    def send(self, request: RequestModel, response_model: type[ResponseModel]) -> ApiResponse | None:
+    def send(
+        self, request: RequestModel, response_model: type[ResponseModel]
+    ) -> ApiResponse | None:
         """Send, or with `--dry-run` print the request and return None."""
         if self.settings.dry_run:
             described = self.client.prepare(request).describe()

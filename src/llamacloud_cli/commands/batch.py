@@ -4,26 +4,26 @@ from __future__ import annotations
 
 import enum
 from itertools import islice
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from llamacloud_cli.commands import _common as common
-from llamacloud_cli.commands._common import (
+from llamacloud_cli.commands._options import (
     Limit,
     MaxItems,
     Offset,
     OrganizationId,
     ProjectId,
-    Session,
     TemporalNamespace,
 )
 from llamacloud_cli.errors import UsageError, boundary
-from llamacloud_cli.inputs import parse_item_ids, parse_object_option
-from llamacloud_cli.models import requests, responses
-from llamacloud_cli.output.render import warn
-from llamacloud_cli.settings import OutputFormat
-from llamacloud_cli.wait import WaitOptions, raise_if_unsuccessful, wait_for_job
+
+if TYPE_CHECKING:
+    from llamacloud_cli.commands._common import Session
+    from llamacloud_cli.models.base import RequestModel, ResponseModel
+
+# Command bodies import the client, models and renderers when they run, so that `--help`
+# and completion only pay for Typer.
 
 
 class ValidateMode(str, enum.Enum):
@@ -33,16 +33,27 @@ class ValidateMode(str, enum.Enum):
 
 
 JobIdArgument = Annotated[
-    Optional[str], typer.Argument(metavar="[JOB_ID]", help="The batch job id (or use --job-id).", show_default=False)
+    str | None,
+    typer.Argument(
+        metavar="[JOB_ID]", help="The batch job id (or use --job-id).", show_default=False
+    ),
 ]
-JobIdOption = Annotated[Optional[str], typer.Option("--job-id", help="The batch job id.", show_default=False)]
-Wait = Annotated[bool, typer.Option("--wait", help="Poll until the job is completed, failed or cancelled.")]
+JobIdOption = Annotated[
+    str | None, typer.Option("--job-id", help="The batch job id.", show_default=False)
+]
+Wait = Annotated[
+    bool, typer.Option("--wait", help="Poll until the job is completed, failed or cancelled.")
+]
 PollInterval = Annotated[
     float, typer.Option(help="Seconds between polls at first; grows gently to 15.", min=0.05)
 ]
 WaitTimeout = Annotated[
-    Optional[float],
-    typer.Option(help="Give up waiting after this many seconds (exit 9). Default: no limit.", min=0, show_default=False),
+    float | None,
+    typer.Option(
+        help="Give up waiting after this many seconds (exit 9). Default: no limit.",
+        min=0,
+        show_default=False,
+    ),
 ]
 
 
@@ -50,7 +61,7 @@ WaitTimeout = Annotated[
 def create(
     ctx: typer.Context,
     job_config: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             help="Job configuration, a parse or classify config: JSON or YAML text, @file, or @- for stdin.",
             metavar="JSON|YAML|@FILE",
@@ -60,10 +71,11 @@ def create(
     organization_id: OrganizationId = None,
     project_id: ProjectId = None,
     directory_id: Annotated[
-        Optional[str], typer.Option(help="Process every file of this directory.", show_default=False)
+        str | None,
+        typer.Option(help="Process every file of this directory.", show_default=False),
     ] = None,
     item_id: Annotated[
-        Optional[list[str]],
+        list[str] | None,
         typer.Option(
             help="Item to process; repeatable. Also a JSON/YAML list, or @file with one id per line.",
             metavar="ID|LIST|@FILE",
@@ -71,22 +83,36 @@ def create(
         ),
     ] = None,
     page_size: Annotated[
-        Optional[int], typer.Option(help="Files per batch in directory mode (server default: 100).", show_default=False)
+        int | None,
+        typer.Option(
+            help="Files per batch in directory mode (server default: 100).", show_default=False
+        ),
     ] = None,
     continue_as_new_threshold: Annotated[
-        Optional[int],
-        typer.Option(help="Most files per execution cycle in directory mode (server default: page size).", show_default=False),
+        int | None,
+        typer.Option(
+            help="Most files per execution cycle in directory mode (server default: page size).",
+            show_default=False,
+        ),
     ] = None,
     temporal_namespace: TemporalNamespace = None,
     validate: Annotated[
         ValidateMode,
-        typer.Option(help="Unknown fields and enum values: warn and send, strict: refuse, ignore: only check syntax.", case_sensitive=False),
+        typer.Option(
+            help="Unknown fields and enum values: warn and send, strict: refuse, ignore: only check syntax.",
+            case_sensitive=False,
+        ),
     ] = ValidateMode.WARN,
     wait: Wait = False,
     poll_interval: PollInterval = 2.0,
     wait_timeout: WaitTimeout = None,
 ) -> None:
     """Create a batch processing job over a directory or a list of items."""
+    from llamacloud_cli.commands import _common as common
+    from llamacloud_cli.inputs import parse_item_ids, parse_object_option
+    from llamacloud_cli.models import requests, responses
+    from llamacloud_cli.wait import raise_if_unsuccessful
+
     with common.session(ctx, "beta:batch create") as session:
         flags: dict[str, Any] = {
             "organization_id": organization_id,
@@ -125,6 +151,8 @@ def _piped_item_ids(values: list[Any]) -> list[str]:
 def check_create(fields: dict[str, Any], mode: ValidateMode) -> None:
     """CONTRACT §5: everything that can be known wrong before sending."""
     from llamacloud_cli.inputs import describe_type
+    from llamacloud_cli.models import requests
+    from llamacloud_cli.output.render import warn
 
     if "job_config" not in fields:
         raise UsageError("missing --job-config (or job_config in piped input)")
@@ -167,7 +195,9 @@ def _wait(
     scope: Any,
     first: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    from llamacloud_cli.models import requests, responses
     from llamacloud_cli.output.progress import make_progress
+    from llamacloud_cli.wait import WaitOptions, wait_for_job
 
     status_request = requests.GetBatchStatusRequest(
         job_id=job_id,
@@ -192,13 +222,19 @@ def _wait(
 @boundary
 def list_jobs(
     ctx: typer.Context,
-    directory_id: Annotated[Optional[str], typer.Option(help="Only jobs of this directory.", show_default=False)] = None,
+    directory_id: Annotated[
+        str | None, typer.Option(help="Only jobs of this directory.", show_default=False)
+    ] = None,
     job_type: Annotated[
-        Optional[str], typer.Option(help="Only jobs of this type: parse, extract, classify.", show_default=False)
+        str | None,
+        typer.Option(help="Only jobs of this type: parse, extract, classify.", show_default=False),
     ] = None,
     status: Annotated[
-        Optional[str],
-        typer.Option(help="Only jobs in this status: pending, running, dispatched, completed, failed, cancelled.", show_default=False),
+        str | None,
+        typer.Option(
+            help="Only jobs in this status: pending, running, dispatched, completed, failed, cancelled.",
+            show_default=False,
+        ),
     ] = None,
     limit: Limit = None,
     offset: Offset = None,
@@ -207,6 +243,9 @@ def list_jobs(
     max_items: MaxItems = None,
 ) -> None:
     """List batch jobs, newest pages fetched lazily as they are printed."""
+    from llamacloud_cli.commands import _common as common
+    from llamacloud_cli.models import requests, responses
+
     with common.session(ctx, "beta:batch list") as session:
         fields = common.merge(
             session.piped(),
@@ -226,10 +265,13 @@ def list_jobs(
 
 def stream_list(
     session: Session,
-    request: requests.RequestModel,
-    page_model: type[responses.ResponseModel],
+    request: RequestModel,
+    page_model: type[ResponseModel],
     max_items: int | None,
 ) -> None:
+    from llamacloud_cli.commands import _common as common
+    from llamacloud_cli.settings import OutputFormat
+
     if session.settings.dry_run:
         session.send(request, page_model)
         return
@@ -238,17 +280,28 @@ def stream_list(
     if session.out.format is OutputFormat.RAW and not session.settings.transform:
         session.out.raw_pages(page.raw for page in _pages_until(pages, limit))
         return
+    pages = _flushed(pages, session.out.stream)
     items = (item for page in pages for item in (page.data.get("items") or []))
     session.out.stream_items(items if limit is None else islice(items, limit))
 
 
+def _flushed(pages: Any, stream: Any) -> Any:
+    """Show a page's items before waiting for the next page (a pipe buffers stdout)."""
+    for page in pages:
+        yield page
+        stream.flush()
+
+
 def _pages_until(pages: Any, limit: int | None) -> Any:
+    # Checked after each page, not before the next: reaching the limit fetches nothing more.
+    if limit == 0:
+        return
     seen = 0
     for page in pages:
-        if limit is not None and seen >= limit:
-            return
         yield page
         seen += len(page.data.get("items") or [])
+        if limit is not None and seen >= limit:
+            return
 
 
 @boundary
@@ -263,6 +316,10 @@ def get_status(
     wait_timeout: WaitTimeout = None,
 ) -> None:
     """Show a job's status and progress; with --wait, follow it to the end."""
+    from llamacloud_cli.commands import _common as common
+    from llamacloud_cli.models import requests, responses
+    from llamacloud_cli.wait import raise_if_unsuccessful
+
     with common.session(ctx, "beta:batch get-status") as session:
         fields = common.merge(
             session.piped(),
@@ -292,10 +349,15 @@ def cancel(
     job_id: JobIdOption = None,
     organization_id: OrganizationId = None,
     project_id: ProjectId = None,
-    reason: Annotated[Optional[str], typer.Option(help="Why the job is cancelled.", show_default=False)] = None,
+    reason: Annotated[
+        str | None, typer.Option(help="Why the job is cancelled.", show_default=False)
+    ] = None,
     temporal_namespace: TemporalNamespace = None,
 ) -> None:
     """Cancel a job: pending items are cancelled, running ones may still finish."""
+    from llamacloud_cli.commands import _common as common
+    from llamacloud_cli.models import requests, responses
+
     with common.session(ctx, "beta:batch cancel") as session:
         fields = common.merge(
             session.piped(),

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
-from llamacloud_cli.commands import _common as common
-from llamacloud_cli.commands._common import Limit, MaxItems, Offset, OrganizationId, ProjectId
+from llamacloud_cli.commands._options import Limit, MaxItems, Offset, OrganizationId, ProjectId
 from llamacloud_cli.commands.batch import JobIdArgument, JobIdOption, _lower, stream_list
 from llamacloud_cli.errors import boundary
-from llamacloud_cli.models import requests, responses
 
 
 @boundary
@@ -19,8 +17,11 @@ def list_items(
     job_id_arg: JobIdArgument = None,
     job_id: JobIdOption = None,
     status: Annotated[
-        Optional[str],
-        typer.Option(help="Only items in this status: pending, processing, completed, failed, skipped, cancelled.", show_default=False),
+        str | None,
+        typer.Option(
+            help="Only items in this status: pending, processing, completed, failed, skipped, cancelled.",
+            show_default=False,
+        ),
     ] = None,
     limit: Limit = None,
     offset: Offset = None,
@@ -29,6 +30,9 @@ def list_items(
     max_items: MaxItems = None,
 ) -> None:
     """List the items of a job, e.g. the failed ones."""
+    from llamacloud_cli.commands import _common as common
+    from llamacloud_cli.models import requests, responses
+
     with common.session(ctx, "beta:batch:job-items list") as session:
         fields = common.merge(
             session.piped(),
@@ -50,16 +54,27 @@ def list_items(
 def get_processing_results(
     ctx: typer.Context,
     item_id_arg: Annotated[
-        Optional[str], typer.Argument(metavar="[ITEM_ID]", help="The item id (or use --item-id).", show_default=False)
+        str | None,
+        typer.Argument(
+            metavar="[ITEM_ID]", help="The item id (or use --item-id).", show_default=False
+        ),
     ] = None,
-    item_id: Annotated[Optional[str], typer.Option("--item-id", help="The item id.", show_default=False)] = None,
+    item_id: Annotated[
+        str | None, typer.Option("--item-id", help="The item id.", show_default=False)
+    ] = None,
     job_type: Annotated[
-        Optional[str], typer.Option(help="Only results of this type: parse, extract, classify.", show_default=False)
+        str | None,
+        typer.Option(
+            help="Only results of this type: parse, extract, classify.", show_default=False
+        ),
     ] = None,
     organization_id: OrganizationId = None,
     project_id: ProjectId = None,
 ) -> None:
     """Show every processing result (lineage) of one item."""
+    from llamacloud_cli.commands import _common as common
+    from llamacloud_cli.models import requests, responses
+
     with common.session(ctx, "beta:batch:job-items get-processing-results") as session:
         fields = common.merge(
             session.piped(),
