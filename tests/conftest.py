@@ -63,7 +63,9 @@ class Result:
         return json.loads(self.stdout)
 
 
-def run(args: list[str], input: str | bytes | None = None, env: dict[str, str] | None = None) -> Result:
+def run(
+    args: list[str], input: str | bytes | None = None, env: dict[str, str] | None = None
+) -> Result:
     """Run the CLI in-process through the real Typer app, as `main` would."""
     from llamacloud_cli.app import app
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
@@ -53,7 +53,7 @@ def _version(value: bool) -> None:
 def root(
     ctx: typer.Context,
     api_key: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             help="API key, sent as a bearer token. "
             "[env: LLAMA_CLOUD_API_KEY, then LLAMA_PARSE_API_KEY]",
@@ -62,7 +62,7 @@ def root(
         ),
     ] = None,
     base_url: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(
             help="API base URL. [env: LLAMA_CLOUD_BASE_URL; default: https://api.cloud.llamaindex.ai]",
             rich_help_panel=GLOBAL,
@@ -70,43 +70,72 @@ def root(
     ] = None,
     output_format: Annotated[
         OutputFormat,
-        typer.Option("--format", help="Output format.", case_sensitive=False, rich_help_panel=GLOBAL),
+        typer.Option(
+            "--format", help="Output format.", case_sensitive=False, rich_help_panel=GLOBAL
+        ),
     ] = OutputFormat.AUTO,
     format_error: Annotated[
         OutputFormat,
-        typer.Option(help="Format of API error bodies (on stderr).", case_sensitive=False, rich_help_panel=GLOBAL),
+        typer.Option(
+            help="Format of API error bodies (on stderr).",
+            case_sensitive=False,
+            rich_help_panel=GLOBAL,
+        ),
     ] = OutputFormat.AUTO,
     transform: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(help="GJSON path applied to each output value.", rich_help_panel=GLOBAL),
     ] = None,
     transform_error: Annotated[
-        Optional[str],
+        str | None,
         typer.Option(help="GJSON path applied to API error bodies.", rich_help_panel=GLOBAL),
     ] = None,
     raw_output: Annotated[
         bool,
-        typer.Option("--raw-output", "-r", help="Print a string result without quotes.", rich_help_panel=GLOBAL),
+        typer.Option(
+            "--raw-output",
+            "-r",
+            help="Print a string result without quotes.",
+            rich_help_panel=GLOBAL,
+        ),
     ] = False,
     debug: Annotated[
         bool,
-        typer.Option("--debug", help="Log each HTTP attempt on stderr (secrets redacted).", rich_help_panel=GLOBAL),
+        typer.Option(
+            "--debug",
+            help="Log each HTTP attempt on stderr (secrets redacted).",
+            rich_help_panel=GLOBAL,
+        ),
     ] = False,
     dry_run: Annotated[
         bool,
-        typer.Option("--dry-run", help="Print the request that would be sent, as JSON, and send nothing.", rich_help_panel=GLOBAL),
+        typer.Option(
+            "--dry-run",
+            help="Print the request that would be sent, as JSON, and send nothing.",
+            rich_help_panel=GLOBAL,
+        ),
     ] = False,
     max_retries: Annotated[
-        Optional[int],
-        typer.Option(help="Retries after the first attempt. [env: LLAMA_CLOUD_MAX_RETRIES; default: 2]", rich_help_panel=GLOBAL, show_default=False),
+        int | None,
+        typer.Option(
+            help="Retries after the first attempt. [env: LLAMA_CLOUD_MAX_RETRIES; default: 2]",
+            rich_help_panel=GLOBAL,
+            show_default=False,
+        ),
     ] = None,
     timeout: Annotated[
-        Optional[float],
-        typer.Option(help="Seconds to wait for a response (connect: 5). [env: LLAMA_CLOUD_TIMEOUT; default: 60]", rich_help_panel=GLOBAL, show_default=False),
+        float | None,
+        typer.Option(
+            help="Seconds to wait for a response (connect: 5). [env: LLAMA_CLOUD_TIMEOUT; default: 60]",
+            rich_help_panel=GLOBAL,
+            show_default=False,
+        ),
     ] = None,
     version: Annotated[
         bool,
-        typer.Option("--version", help="Print the version and exit.", callback=_version, is_eager=True),
+        typer.Option(
+            "--version", help="Print the version and exit.", callback=_version, is_eager=True
+        ),
     ] = False,
 ) -> None:
     """Command-line client for the LlamaCloud batch-processing API."""

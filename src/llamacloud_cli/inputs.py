@@ -68,11 +68,15 @@ def _decode(stream: TextIO) -> str:
 def parse_document(text: str, what: str) -> Any:
     """Parse JSON, or YAML 1.2 when the text is not JSON (JSON first: it is much faster)."""
     try:
-        return json.loads(text)
+        return json.loads(text, parse_constant=_not_a_json_number)
     except ValueError as json_error:
         if text.lstrip().startswith(("{", "[")) and not _looks_like_yaml_flow(text):
             raise UsageError(f"{what}: invalid JSON: {json_error}") from None
     return load_yaml(text, what)
+
+
+def _not_a_json_number(token: str) -> Any:
+    raise ValueError(f"{token} is not a JSON number")
 
 
 def _looks_like_yaml_flow(text: str) -> bool:
@@ -92,7 +96,10 @@ def load_yaml(text: str, what: str) -> Any:
         raise UsageError(f"{what}: invalid JSON or YAML: {detail}") from None
     except Exception as error:  # ruamel raises assorted errors on odd input
         raise UsageError(f"{what}: invalid JSON or YAML: {error}") from None
-    return _plain(value)
+    try:
+        return _plain(value)
+    except ValueError as error:  # .inf / .nan: JSON cannot carry them
+        raise UsageError(f"{what}: {error}") from None
 
 
 def _plain(value: Any) -> Any:
@@ -103,6 +110,8 @@ def _plain(value: Any) -> Any:
         return [_plain(v) for v in value]
     if isinstance(value, (datetime.date, datetime.datetime)):
         return value.isoformat()
+    if isinstance(value, float) and (value != value or abs(value) == float("inf")):
+        raise ValueError(f"{value} is not a JSON number (quote it to send a string)")
     return value
 
 
@@ -179,7 +188,9 @@ def _ids_from_list(value: Any, what: str) -> list[str]:
     ids = []
     for index, item in enumerate(value):
         if isinstance(item, bool) or not isinstance(item, (str, int)):
-            raise UsageError(f"{what}[{index}]: an item id must be a string, got {describe_type(item)}")
+            raise UsageError(
+                f"{what}[{index}]: an item id must be a string, got {describe_type(item)}"
+            )
         ids.append(_checked_id(str(item), f"{what}[{index}]"))
     return ids
 

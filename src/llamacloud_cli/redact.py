@@ -23,7 +23,7 @@ def redact_json(value: Any) -> Any:
             if is_secret_name(key):
                 result[key] = REDACTED
             elif key == "webhook_headers" and isinstance(item, dict):
-                result[key] = {header: REDACTED for header in item}
+                result[key] = dict.fromkeys(item, REDACTED)
             else:
                 result[key] = redact_json(item)
         return result

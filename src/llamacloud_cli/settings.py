@@ -84,7 +84,9 @@ def resolve(
         raw_output=raw_output,
         debug=debug,
         dry_run=dry_run,
-        max_retries=_env_number(max_retries, env, "LLAMA_CLOUD_MAX_RETRIES", int, DEFAULT_MAX_RETRIES),
+        max_retries=_env_number(
+            max_retries, env, "LLAMA_CLOUD_MAX_RETRIES", int, DEFAULT_MAX_RETRIES
+        ),
         timeout=_env_number(timeout, env, "LLAMA_CLOUD_TIMEOUT", float, DEFAULT_TIMEOUT),
         format_explicit=format_explicit,
     )

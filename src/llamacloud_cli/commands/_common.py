@@ -33,6 +33,7 @@ class Session:
         self.stdin = Stdin()
         self.client = ApiClient(settings)
         self.out = Renderer(settings, title=title)
+        Renderer(settings, for_errors=True)  # checks --transform-error before anything is sent
         errors.error_body_renderer = self._render_error_body
 
     def piped(self) -> dict[str, Any]:

@@ -124,6 +124,8 @@ def create(
         }
         if job_config is not None:
             flags["job_config"] = parse_object_option(job_config, "--job-config", session.stdin)
+            if flags["job_config"] is None:  # `null`, `~` or only comments: not "missing"
+                raise UsageError("--job-config must be a mapping (a JSON or YAML object), got null")
         if item_id:
             flags["item_ids"] = parse_item_ids(item_id, session.stdin)
         fields = common.merge(session.piped(), flags)

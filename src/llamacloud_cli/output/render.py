@@ -49,6 +49,16 @@ class Renderer:
         self.title = title
         self._warned_transform = False
         self._count = 0
+        self._option = "--transform-error" if for_errors else "--transform"
+        if self.transform:  # a malformed path is bad input: report it before anything is sent
+            from llamacloud_cli.output import gjson
+
+            try:
+                gjson.get(None, self.transform)
+            except gjson.GJSONPathError as error:
+                from llamacloud_cli.errors import UsageError
+
+                raise UsageError(f"{self._option} {self.transform!r}: {error}") from None
         if self.format is OutputFormat.EXPLORE and not _is_tty(self.stream):
             if settings.format_explicit and not for_errors:
                 warn(
@@ -128,10 +138,10 @@ class Renderer:
         except gjson.GJSONPathError as error:
             from llamacloud_cli.errors import UsageError
 
-            raise UsageError(f"--transform {self.transform!r}: {error}") from None
+            raise UsageError(f"{self._option} {self.transform!r}: {error}") from None
         if result is gjson.MISSING:
             if not self._warned_transform:
-                warn(f"--transform {self.transform!r} matched nothing; printing the value as is")
+                warn(f"{self._option} {self.transform!r} matched nothing; printing the value as is")
                 self._warned_transform = True
             return value
         return result
