@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from llamacloud_cli import errors
+from llamacloud_cli import errors, redact
 from llamacloud_cli.main import hoist_global_options
 
 TEST_KEY = "llx-test-key-8f3a2c"
@@ -36,6 +36,7 @@ def isolated_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
     errors.debug_enabled = False
     errors.error_body_renderer = None
+    redact.forget_secrets()
 
 
 @pytest.fixture(autouse=True)

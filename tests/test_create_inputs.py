@@ -706,18 +706,3 @@ def test_a_bad_input_exits_with_a_reason_and_sends_nothing(
 def test_the_bad_input_matrix_is_large_enough() -> None:
     assert len(BAD_INPUTS) >= 20
     assert len({param.id for param in BAD_INPUTS}) == len(BAD_INPUTS)
-
-
-@pytest.mark.xfail(
-    strict=True,
-    reason="typer's bundled click words suggestions for options as '(Possible options: ...)', "
-    "not 'Did you mean ...?' (only commands get that wording); the suggestion itself is shown",
-)
-def test_an_unknown_option_is_answered_with_did_you_mean() -> None:
-    with respx.mock(base_url=BASE_URL, assert_all_called=False) as mock:
-        result = run([*C, "--job-confg", "{}", *OK_ITEMS])
-
-    assert result.exit_code == 2
-    assert "No such option: --job-confg" in result.stderr
-    assert "Did you mean --job-config?" in result.stderr
-    assert not mock.calls

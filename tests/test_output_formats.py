@@ -347,11 +347,6 @@ def test_an_error_message_from_the_server_is_escaped_on_stderr(api: respx.MockRo
         assert control not in result.stderr
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="--format-error raw re-encodes the parsed error body instead of printing the "
-    "server's bytes (ApiStatusError keeps only the parsed body)",
-)
 def test_format_error_raw_prints_the_error_bodys_bytes(api: respx.MockRouter) -> None:
     body = b'{"detail": "bad",   "ratio": 1.50}'
     answer(api, httpx.Response(400, content=body, headers={"content-type": "application/json"}))

@@ -78,6 +78,7 @@ class ApiStatusError(CliError):
         reason: str,
         server_message: str,
         body: Any,
+        raw: bytes = b"",
         hint: str | None = None,
     ) -> None:
         text = f"{method} {url} failed: HTTP {status} {reason}".rstrip()
@@ -88,14 +89,13 @@ class ApiStatusError(CliError):
         self.url = url
         self.status = status
         self.body = body
-
-    @property  # type: ignore[override]
-    def exit_code(self) -> ExitCode:
-        if self.status in (401, 403):
-            return ExitCode.AUTH
-        if self.status >= 500:
-            return ExitCode.API_FAILED
-        return ExitCode.API_REJECTED
+        self.raw = raw
+        if status in (401, 403):
+            self.exit_code = ExitCode.AUTH
+        elif status >= 500:
+            self.exit_code = ExitCode.API_FAILED
+        else:
+            self.exit_code = ExitCode.API_REJECTED
 
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -103,16 +103,17 @@ F = TypeVar("F", bound=Callable[..., Any])
 # Set by the root callback so the boundary knows whether to show tracebacks.
 debug_enabled = False
 # Renders an API error body on stderr (installed by the output layer once settings are known).
-error_body_renderer: Callable[[Any], None] | None = None
+error_body_renderer: Callable[[ApiStatusError], None] | None = None
 
 
 def report(error: CliError) -> None:
     """Print an expected error on stderr: one line, a hint, and for API errors the body."""
     from llamacloud_cli.output.text import sanitize
+    from llamacloud_cli.redact import scrub
 
-    sys.stderr.write(f"Error: {sanitize(error.message)}\n")
+    sys.stderr.write(f"Error: {sanitize(scrub(error.message))}\n")
     if isinstance(error, ApiStatusError) and error_body_renderer is not None:
-        error_body_renderer(error.body)
+        error_body_renderer(error)
     if error.hint:
         sys.stderr.write(f"Hint: {sanitize(error.hint)}\n")
     sys.stderr.flush()

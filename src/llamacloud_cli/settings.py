@@ -46,7 +46,7 @@ class Settings:
     def require_api_key(self) -> str:
         if not self.api_key:
             raise AuthError(
-                "no API key: pass --api-key or set LLAMA_CLOUD_API_KEY",
+                "no API key: pass --api-key or set LLAMA_CLOUD_API_KEY (or LLAMA_PARSE_API_KEY)",
                 hint="for the local emulator any key works, e.g. LLAMA_CLOUD_API_KEY=local",
             )
         return self.api_key
@@ -74,6 +74,11 @@ def resolve(
     if not url.startswith(("http://", "https://")):
         source = "--base-url" if base_url else "LLAMA_CLOUD_BASE_URL"
         raise UsageError(f"{source} {url!r} is missing a scheme (expected http:// or https://)")
+    seconds = _env_number(timeout, env, "LLAMA_CLOUD_TIMEOUT", float, DEFAULT_TIMEOUT)
+    if not 0 < seconds < float("inf"):
+        raise UsageError(
+            f"--timeout (or LLAMA_CLOUD_TIMEOUT) must be a positive number of seconds, got {seconds:g}"
+        )
     return Settings(
         api_key=key,
         base_url=url.rstrip("/"),
@@ -87,7 +92,7 @@ def resolve(
         max_retries=_env_number(
             max_retries, env, "LLAMA_CLOUD_MAX_RETRIES", int, DEFAULT_MAX_RETRIES
         ),
-        timeout=_env_number(timeout, env, "LLAMA_CLOUD_TIMEOUT", float, DEFAULT_TIMEOUT),
+        timeout=seconds,
         format_explicit=format_explicit,
     )
 

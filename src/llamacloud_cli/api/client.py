@@ -23,9 +23,9 @@ from pydantic import ValidationError
 
 from llamacloud_cli import __version__
 from llamacloud_cli.api import retry
-from llamacloud_cli.errors import ApiStatusError, BadResponseError, NetworkError
+from llamacloud_cli.errors import ApiStatusError, BadResponseError, NetworkError, UsageError
 from llamacloud_cli.models.base import Location, RequestModel, ResponseModel
-from llamacloud_cli.redact import redact_headers, redact_json
+from llamacloud_cli.redact import redact_headers, redact_json, remember_secrets
 from llamacloud_cli.settings import CONNECT_TIMEOUT, Settings
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ class ApiClient:
             **{name: quote(str(value), safe="") for name, value in parts[Location.PATH].items()}
         )
         query = [(k, _query_value(v)) for k, v in parts[Location.QUERY].items() if v is not None]
-        url = self.settings.base_url + path
+        url = _checked_base_url(self.settings.base_url) + path
         if query:
             from urllib.parse import urlencode
 
@@ -111,6 +111,7 @@ class ApiClient:
         for name, value in parts[Location.HEADER].items():
             if value is not None:
                 headers[name] = str(value)
+        remember_secrets(self.settings.api_key, body)
         return PreparedRequest(type(request).method, url, headers, body)
 
     # -- sending ----------------------------------------------------------------------------
@@ -118,7 +119,12 @@ class ApiClient:
     def send(self, request: RequestModel, response_model: type[ResponseModel]) -> ApiResponse:
         prepared = self.prepare(request)
         response = self._send_with_retries(prepared, idempotent=type(request).idempotent)
-        return self._validated(prepared, response, response_model)
+        try:
+            return self._validated(prepared, response, response_model)
+        except BadResponseError as error:
+            if not type(request).idempotent:
+                error.hint = CREATE_CHECK_HINT  # it answered 2xx: the job most likely exists
+            raise
 
     def pages(
         self, request: RequestModel, page_model: type[ResponseModel]
@@ -162,6 +168,12 @@ class ApiClient:
                     headers=prepared.headers,
                     content=_encode_body(prepared.body),
                 )
+            except (httpx.TooManyRedirects, httpx.DecodingError) as error:
+                # The server answered, but unusably (a redirect loop, a corrupt encoding): exit 7.
+                raise BadResponseError(
+                    f"{prepared.method} {prepared.url}: unusable answer: {error}",
+                    hint=None if idempotent else CREATE_CHECK_HINT,
+                ) from None
             except httpx.TransportError as error:
                 failure = _describe_transport_error(error, prepared, self.settings.timeout)
                 self._debug(f"  ✗ {failure.message}")
@@ -182,9 +194,8 @@ class ApiClient:
             if not last and retry.should_retry_status(
                 response.status_code, headers, idempotent=idempotent
             ):
-                delay = retry.server_delay(headers)
-                if delay is None:
-                    delay = retry.backoff_delay(attempt, self._random)
+                asked = retry.server_delay(headers)
+                delay = asked if asked is not None else retry.backoff_delay(attempt, self._random)
                 self._debug(f"  retrying in {delay:.2f} s")
                 self._sleep(delay)
                 continue
@@ -260,6 +271,26 @@ class ApiClient:
         self._debug("  body: " + shown)
 
 
+def _checked_base_url(base_url: str) -> str:
+    """A base URL httpx cannot use is bad input (exit 2), found before anything is sent."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(base_url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+        problem = "no host" if not parts.hostname else None
+    except ValueError as error:
+        problem = str(error)
+    if problem is None and any(c.isspace() or ord(c) < 32 for c in parts.netloc):
+        problem = "whitespace or control characters in the host"
+    if problem:
+        raise UsageError(
+            f"base URL {base_url!r} is not valid ({problem}); "
+            "check --base-url or LLAMA_CLOUD_BASE_URL"
+        )
+    return base_url
+
+
 def _query_value(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -302,8 +333,7 @@ def _describe_transport_error(
     for cause in _causes(error):
         if isinstance(cause, ssl.SSLCertVerificationError):
             return NetworkError(
-                f"{where}: TLS certificate of {host} could not be verified: "
-                f"{cause.verify_message}",
+                f"{where}: TLS certificate of {host} could not be verified: {cause.verify_message}",
                 hint="behind a TLS-inspecting proxy, point SSL_CERT_FILE at its CA bundle",
             )
         if isinstance(cause, ssl.SSLError):
@@ -318,6 +348,11 @@ def _describe_transport_error(
         reason = "connection refused" if _refused(error) else str(error) or "connection failed"
         return NetworkError(f"{where}: could not connect to {host}: {reason}")
     reason = str(error) or type(error).__name__
+    if isinstance(error, httpx.ProxyError):
+        return NetworkError(
+            f"{where}: the proxy refused the connection: {reason}",
+            hint="check HTTPS_PROXY, HTTP_PROXY, ALL_PROXY and NO_PROXY",
+        )
     return NetworkError(f"{where}: the connection failed: {reason}")
 
 
@@ -350,6 +385,7 @@ def _status_error(
         reason=response.reason_phrase,
         server_message=message,
         body=body if body is not None else text,
+        raw=response.content,
         hint=hint,
     )
 

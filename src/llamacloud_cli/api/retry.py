@@ -22,9 +22,7 @@ def should_retry_status(status: int, headers: Mapping[str, str], *, idempotent: 
     return status in (408, 409, 429) or status >= 500
 
 
-def server_delay(
-    headers: Mapping[str, str], now: Callable[[], float] = time.time
-) -> float | None:
+def server_delay(headers: Mapping[str, str], now: Callable[[], float] = time.time) -> float | None:
     """The wait the server asked for, when it is a sane one (0 < delay <= 60 s)."""
     delay: float | None = None
     millis = headers.get("retry-after-ms")
@@ -40,7 +38,7 @@ def server_delay(
                 delay = float(after)
             except ValueError:
                 parsed = email.utils.parsedate_to_datetime(after) if _is_http_date(after) else None
-                delay = parsed.timestamp() - now() if parsed is not None else None
+                delay = float(parsed.timestamp()) - now() if parsed is not None else None
     if delay is not None and 0 < delay <= MAX_SERVER_DELAY:
         return delay
     return None
@@ -55,5 +53,5 @@ def _is_http_date(text: str) -> bool:
 
 def backoff_delay(retry_number: int, random: Callable[[], float]) -> float:
     """0.5 s × 2^n, at most 8 s, shortened by up to 25 % jitter. `retry_number` counts from 0."""
-    base = min(0.5 * 2 ** min(retry_number, 16), 8.0)
+    base: float = min(0.5 * 2.0 ** min(retry_number, 16), 8.0)
     return base * (1 - 0.25 * random())

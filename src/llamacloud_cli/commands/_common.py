@@ -39,11 +39,15 @@ class Session:
     def piped(self) -> dict[str, Any]:
         return parse_piped_request(self.stdin) or {}
 
-    def _render_error_body(self, body: Any) -> None:
-        from llamacloud_cli.redact import redact_json
+    def _render_error_body(self, error: errors.ApiStatusError) -> None:
+        from llamacloud_cli.redact import redact_json, scrub
         from llamacloud_cli.settings import OutputFormat
 
         settings = self.settings
+        body = error.body
+        if settings.format_error is OutputFormat.RAW and not settings.transform_error:
+            sys.stderr.write(scrub(error.raw.decode("utf-8", "replace")).rstrip("\n") + "\n")
+            return
         explicit = settings.format_error is not OutputFormat.AUTO or settings.transform_error
         simple = (
             body is None
@@ -58,7 +62,7 @@ class Session:
             return
         if isinstance(body, str):
             if explicit:
-                sys.stderr.write(body + "\n")
+                sys.stderr.write(scrub(body) + "\n")
             return
         Renderer(settings, title="Error", for_errors=True).single(redact_json(body))
 
