@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import random
+import shlex
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from llamacloud_cli.errors import InterruptedByUser, JobEndedError, WaitTimeoutError
+from llamacloud_cli.errors import CliError, InterruptedByUser, JobEndedError, WaitTimeoutError
 from llamacloud_cli.models.responses import TERMINAL_JOB_STATUSES
 
 MAX_POLL_INTERVAL = 15.0
@@ -40,7 +41,7 @@ def next_interval(current: float, base: float, fraction: float) -> float:
     """Grow gently towards 15 s (or the user's own interval, if larger), ±10 % jitter."""
     ceiling = max(MAX_POLL_INTERVAL, base)
     grown = min(current * GROWTH, ceiling)
-    return grown * (0.9 + 0.2 * fraction)
+    return min(grown * (0.9 + 0.2 * fraction), ceiling)
 
 
 def wait_for_job(
@@ -62,14 +63,22 @@ def wait_for_job(
     clock = clock or monotonic
     sleep = sleep or pause
     random_fraction = random_fraction or random.random
-    resume = f"llamacloud-prod beta:batch get-status {job_id} --wait"
+    # Quoted: a suggested command must be safe to paste whatever the server called the job.
+    resume = f"llamacloud-prod beta:batch get-status {shlex.quote(job_id)} --wait"
     deadline = None if options.wait_timeout is None else clock() + options.wait_timeout
     interval = options.poll_interval
     status = first_status
     try:
         while True:
             if status is None:
-                status = fetch_status()
+                try:
+                    status = fetch_status()
+                except CliError as error:
+                    # The job is unaffected by a failed poll: say which one, and how to go on.
+                    error.hint = (
+                        error.hint or f"job {job_id} may still be running; resume with: {resume}"
+                    )
+                    raise
             progress.update(status)
             if status["job"]["status"] in TERMINAL_JOB_STATUSES:
                 return status
@@ -102,6 +111,11 @@ def raise_if_unsuccessful(job: dict[str, Any]) -> None:
         raise JobEndedError(
             f"job {job.get('id')} ended {status} "
             f"({job.get('failed_items') or 0} of {job.get('total_items')} items failed){detail}",
-            hint=f"see the failed items with: llamacloud-prod beta:batch:job-items list "
-            f"{job.get('id')} --status failed",
+            hint=(
+                f"see the failed items with: llamacloud-prod beta:batch:job-items list "
+                f"{shlex.quote(str(job.get('id')))} --status failed"
+                if status == "failed"
+                else f"see the items left undone with: llamacloud-prod beta:batch:job-items "
+                f"list {shlex.quote(str(job.get('id')))} --status cancelled"
+            ),
         )

@@ -36,16 +36,21 @@ def highlight_json(text: str) -> str:
 
 
 def render_pretty(value: Any, *, title: str, stream: TextIO) -> None:
+    import shutil
+
     from rich import box
     from rich.console import Console
     from rich.panel import Panel
     from rich.text import Text
 
+    # Rendered into a buffer and written here: rich writing (and flushing) the stream itself
+    # turns a pipe closed by `| head` into exit 1 instead of a quiet end.
+    buffer = io.StringIO()
     console = Console(
-        file=stream,
+        file=buffer,
         force_terminal=color_enabled(stream),
         no_color=not color_enabled(stream),
-        width=None if _is_tty(stream) else 100,
+        width=shutil.get_terminal_size().columns if _is_tty(stream) else 100,
         highlight=False,
     )
     body = Text()
@@ -53,6 +58,7 @@ def render_pretty(value: Any, *, title: str, stream: TextIO) -> None:
     body.rstrip()
     heading = Text(sanitize(title) or "result", style="bold")
     console.print(Panel(body, title=heading, title_align="left", box=box.ROUNDED, expand=False))
+    stream.write(buffer.getvalue())
 
 
 def _append(text: Any, value: Any, *, indent: int, key: str | None = None) -> None:
@@ -100,8 +106,26 @@ def _append_scalar(text: Any, value: Any, *, key: str | None) -> None:
         shown = sanitize(str(value))
         style = STATUS_STYLES.get(shown) if key == "status" else None
         if key and key.endswith("_at") and "T" in shown:
-            shown = shown.replace("T", " ").removesuffix("Z").split(".")[0] + " UTC"
+            shown = _utc_time(shown)
         text.append(shown, style=style)
+
+
+def _utc_time(text: str) -> str:
+    """An ISO 8601 time shown in UTC to the second (a time without offset is taken as UTC).
+
+    Anything that does not parse is shown as sent.
+    """
+    import datetime
+    import re
+
+    cleaned = re.sub(r"[Zz]$", "+00:00", re.sub(r"(T\d\d:\d\d:\d\d)\.\d+", r"\1", text))
+    try:
+        moment = datetime.datetime.fromisoformat(cleaned)
+    except ValueError:
+        return text
+    if moment.tzinfo is not None:
+        moment = moment.astimezone(datetime.timezone.utc)
+    return moment.strftime("%Y-%m-%d %H:%M:%S UTC")
 
 
 def _is_tty(stream: TextIO) -> bool:
