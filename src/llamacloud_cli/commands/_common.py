@@ -97,7 +97,14 @@ def build_request(model: type[R], fields: dict[str, Any]) -> R:
         return model.model_validate(fields)
     except ValidationError as error:
         lines = [_describe(e) for e in error.errors()]
-        raise UsageError("invalid request:\n  " + "\n  ".join(lines)) from None
+        raise UsageError("invalid request: " + one_or_listed(lines)) from None
+
+
+def one_or_listed(problems: list[str]) -> str:
+    """One problem stays on the error line; several are listed below it."""
+    if len(problems) == 1:
+        return problems[0]
+    return "\n  " + "\n  ".join(problems)
 
 
 def _describe(error: Any) -> str:
@@ -121,6 +128,10 @@ def merge(piped: dict[str, Any], flags: dict[str, Any]) -> dict[str, Any]:
     if "temporal-namespace" in merged:
         merged["temporal_namespace"] = merged.pop("temporal-namespace")
     merged.update({name: value for name, value in flags.items() if value is not None})
+    # The API's filter enums are lower case; its docs write them upper case, so accept both.
+    for name in ("status", "job_type"):
+        if isinstance(merged.get(name), str):
+            merged[name] = merged[name].lower()
     return merged
 
 

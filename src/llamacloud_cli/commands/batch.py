@@ -152,6 +152,7 @@ def _piped_item_ids(values: list[Any]) -> list[str]:
 
 def check_create(fields: dict[str, Any], mode: ValidateMode) -> None:
     """CONTRACT §5: everything that can be known wrong before sending."""
+    from llamacloud_cli.commands._common import one_or_listed
     from llamacloud_cli.inputs import describe_type
     from llamacloud_cli.models import requests
     from llamacloud_cli.output.render import warn
@@ -185,7 +186,7 @@ def check_create(fields: dict[str, Any], mode: ValidateMode) -> None:
             warn(f"{line}; sent anyway (--validate strict refuses it)")
     if problems:
         raise UsageError(
-            f"invalid {report.variant} job, nothing was sent:\n  " + "\n  ".join(problems)
+            f"invalid {report.variant} job, nothing was sent: {one_or_listed(problems)}"
         )
 
 
@@ -253,8 +254,8 @@ def list_jobs(
             session.piped(),
             {
                 "directory_id": directory_id,
-                "job_type": _lower(job_type),
-                "status": _lower(status),
+                "job_type": job_type,
+                "status": status,
                 "limit": limit,
                 "offset": offset,
                 "organization_id": organization_id,
@@ -376,7 +377,3 @@ def cancel(
         response = session.send(request, responses.BatchCancelResponse)
         if response is not None:
             session.out.single(response.data, response.raw)
-
-
-def _lower(value: str | None) -> str | None:
-    return value.lower() if value is not None else None

@@ -7,7 +7,7 @@ from typing import Annotated
 import typer
 
 from llamacloud_cli.commands._options import Limit, MaxItems, Offset, OrganizationId, ProjectId
-from llamacloud_cli.commands.batch import JobIdArgument, JobIdOption, _lower, stream_list
+from llamacloud_cli.commands.batch import JobIdArgument, JobIdOption, stream_list
 from llamacloud_cli.errors import boundary
 
 
@@ -38,7 +38,7 @@ def list_items(
             session.piped(),
             {
                 "job_id": common.path_param(job_id, job_id_arg, "job_id"),
-                "status": _lower(status),
+                "status": status,
                 "limit": limit,
                 "offset": offset,
                 "organization_id": organization_id,
@@ -80,7 +80,7 @@ def get_processing_results(
             session.piped(),
             {
                 "item_id": common.path_param(item_id, item_id_arg, "item_id"),
-                "job_type": _lower(job_type),
+                "job_type": job_type,
                 "organization_id": organization_id,
                 "project_id": project_id,
             },
