@@ -150,7 +150,7 @@ def parse_item_ids(values: list[str], stdin: Stdin, option: str = "--item-id") -
             text, what = read_source(value, option, stdin)
             ids.extend(_ids_from_document(text, what))
         elif value.lstrip().startswith("["):
-            ids.extend(_ids_from_list(parse_document(value, option), option))
+            ids.extend(ids_from_list(parse_document(value, option), option))
         else:
             text, _ = read_source(value, option, stdin)
             ids.append(_checked_id(text, option))
@@ -160,7 +160,7 @@ def parse_item_ids(values: list[str], stdin: Stdin, option: str = "--item-id") -
 def _ids_from_document(text: str, what: str) -> list[str]:
     stripped = text.lstrip()
     if stripped.startswith("["):
-        return _ids_from_list(parse_document(text, what), what)
+        return ids_from_list(parse_document(text, what), what)
     lines = [line.strip() for line in text.splitlines()]
     lines = [line for line in lines if line and not line.startswith("#")]
     if lines and lines[0].startswith("-"):
@@ -168,7 +168,7 @@ def _ids_from_document(text: str, what: str) -> list[str]:
         # 100,000 entries takes seconds.
         if all(line.startswith("- ") for line in lines):
             return [_checked_id(_unquote(line[2:].strip()), what) for line in lines]
-        return _ids_from_list(load_yaml(text, what), what)
+        return ids_from_list(load_yaml(text, what), what)
     return [_checked_id(line, what) for line in lines] if lines else _no_ids(what)
 
 
@@ -182,7 +182,7 @@ def _unquote(text: str) -> str:
     return text
 
 
-def _ids_from_list(value: Any, what: str) -> list[str]:
+def ids_from_list(value: Any, what: str) -> list[str]:
     if not isinstance(value, list):
         raise UsageError(f"{what}: expected a list of item ids, got {describe_type(value)}")
     ids = []

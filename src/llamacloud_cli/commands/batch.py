@@ -109,7 +109,7 @@ def create(
 ) -> None:
     """Create a batch processing job over a directory or a list of items."""
     from llamacloud_cli.commands import _common as common
-    from llamacloud_cli.inputs import parse_item_ids, parse_object_option
+    from llamacloud_cli.inputs import ids_from_list, parse_item_ids, parse_object_option
     from llamacloud_cli.models import requests, responses
     from llamacloud_cli.wait import raise_if_unsuccessful
 
@@ -130,7 +130,7 @@ def create(
             flags["item_ids"] = parse_item_ids(item_id, session.stdin)
         fields = common.merge(session.piped(), flags)
         if "item_ids" in fields and not item_id and isinstance(fields["item_ids"], list):
-            fields["item_ids"] = _piped_item_ids(fields["item_ids"])
+            fields["item_ids"] = ids_from_list(fields["item_ids"], "item_ids")
         check_create(fields, validate)
         request = common.build_request(requests.CreateBatchRequest, fields)
         response = session.send(request, responses.BatchJob)
@@ -142,12 +142,6 @@ def create(
         final = _wait(session, response.data["id"], poll_interval, wait_timeout, request)
         session.out.single(final["job"])
         raise_if_unsuccessful(final["job"])
-
-
-def _piped_item_ids(values: list[Any]) -> list[str]:
-    from llamacloud_cli.inputs import _ids_from_list
-
-    return _ids_from_list(values, "item_ids")
 
 
 def check_create(fields: dict[str, Any], mode: ValidateMode) -> None:
