@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Annotated
 
 import typer
@@ -140,20 +141,19 @@ def root(
 ) -> None:
     """Command-line client for the LlamaCloud batch-processing API."""
     errors.debug_enabled = debug
-    try:
-        ctx.obj = resolve(
-            api_key=api_key,
-            base_url=base_url,
-            output_format=output_format,
-            format_error=format_error,
-            transform=transform,
-            transform_error=transform_error,
-            raw_output=raw_output,
-            debug=debug,
-            dry_run=dry_run,
-            max_retries=max_retries,
-            timeout=timeout,
-            format_explicit=output_format is not OutputFormat.AUTO,
-        )
-    except errors.CliError as error:
-        errors.fail(error)
+    # Resolved when a command runs, not here: `--help` must work even with a bad environment.
+    ctx.obj = functools.partial(
+        resolve,
+        api_key=api_key,
+        base_url=base_url,
+        output_format=output_format,
+        format_error=format_error,
+        transform=transform,
+        transform_error=transform_error,
+        raw_output=raw_output,
+        debug=debug,
+        dry_run=dry_run,
+        max_retries=max_retries,
+        timeout=timeout,
+        format_explicit=output_format is not OutputFormat.AUTO,
+    )

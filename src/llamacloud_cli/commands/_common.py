@@ -25,7 +25,7 @@ class Session:
     """One command run: settings, stdin, the API client and the renderers."""
 
     def __init__(self, ctx: typer.Context, title: str) -> None:
-        settings = ctx.find_root().obj
+        settings = ctx.find_root().obj()
         if not isinstance(settings, Settings):  # pragma: no cover - the root callback sets it
             raise RuntimeError("settings were not resolved")
         self.settings = settings

@@ -35,7 +35,7 @@ class ValidateMode(str, enum.Enum):
 JobIdArgument = Annotated[
     str | None,
     typer.Argument(
-        metavar="[JOB_ID]", help="The batch job id (or use --job-id).", show_default=False
+        metavar="JOB_ID", help="The batch job id (or use --job-id).", show_default=False
     ),
 ]
 JobIdOption = Annotated[

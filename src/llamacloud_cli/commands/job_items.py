@@ -56,7 +56,7 @@ def get_processing_results(
     item_id_arg: Annotated[
         str | None,
         typer.Argument(
-            metavar="[ITEM_ID]", help="The item id (or use --item-id).", show_default=False
+            metavar="ITEM_ID", help="The item id (or use --item-id).", show_default=False
         ),
     ] = None,
     item_id: Annotated[
