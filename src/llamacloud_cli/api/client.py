@@ -8,6 +8,7 @@ response model before anyone sees it.
 from __future__ import annotations
 
 import json
+import os
 import platform
 import random
 import socket
@@ -232,6 +233,7 @@ class ApiClient:
                 timeout=httpx.Timeout(self.settings.timeout, connect=CONNECT_TIMEOUT),
                 follow_redirects=True,
                 transport=self._transport,
+                verify=verifying_tls_context(),
             )
         return self._http
 
@@ -289,6 +291,51 @@ def _checked_base_url(base_url: str) -> str:
             "check --base-url or LLAMA_CLOUD_BASE_URL"
         )
     return base_url
+
+
+class _CertificatesOnFirstHandshake(ssl.SSLContext):
+    """A verifying TLS context that reads its CA certificates at the first handshake.
+
+    Reading the CA bundle costs about 30 ms, which a command talking to an http:// URL
+    (the emulator, a local proxy) would pay for nothing.
+    """
+
+    _certificates_loaded = False
+
+    def _load_certificates(self) -> None:
+        if self._certificates_loaded:
+            return
+        self._certificates_loaded = True
+        # The same sources, in the same order, as httpx's default context.
+        if os.environ.get("SSL_CERT_FILE"):
+            self.load_verify_locations(cafile=os.environ["SSL_CERT_FILE"])
+        elif os.environ.get("SSL_CERT_DIR"):
+            self.load_verify_locations(capath=os.environ["SSL_CERT_DIR"])
+        else:
+            import certifi
+
+            self.load_verify_locations(cafile=certifi.where())
+
+    def wrap_socket(self, *args: Any, **kwargs: Any) -> ssl.SSLSocket:
+        self._load_certificates()
+        return super().wrap_socket(*args, **kwargs)
+
+    def wrap_bio(self, *args: Any, **kwargs: Any) -> ssl.SSLObject:
+        self._load_certificates()
+        return super().wrap_bio(*args, **kwargs)
+
+
+def verifying_tls_context() -> ssl.SSLContext:
+    """What `ssl.create_default_context()` sets up, with certificates read on first use."""
+    context = _CertificatesOnFirstHandshake(ssl.PROTOCOL_TLS_CLIENT)
+    context.verify_mode = ssl.CERT_REQUIRED
+    context.check_hostname = True
+    if sys.version_info >= (3, 13):
+        context.verify_flags |= ssl.VERIFY_X509_STRICT | ssl.VERIFY_X509_PARTIAL_CHAIN
+    keylog = os.environ.get("SSLKEYLOGFILE")
+    if keylog and not sys.flags.ignore_environment:
+        context.keylog_filename = keylog
+    return context
 
 
 def _query_value(value: Any) -> str:

@@ -277,16 +277,16 @@ def stream_list(
     if session.out.format is OutputFormat.RAW and not session.settings.transform:
         session.out.raw_pages(page.raw for page in _pages_until(pages, limit))
         return
-    pages = _flushed(pages, session.out.stream)
+    pages = _flushed(pages, session.out)
     items = (item for page in pages for item in (page.data.get("items") or []))
     session.out.stream_items(items if limit is None else islice(items, limit))
 
 
-def _flushed(pages: Any, stream: Any) -> Any:
+def _flushed(pages: Any, out: Any) -> Any:
     """Show a page's items before waiting for the next page (a pipe buffers stdout)."""
     for page in pages:
         yield page
-        stream.flush()
+        out.flush()
 
 
 def _pages_until(pages: Any, limit: int | None) -> Any:

@@ -14,6 +14,10 @@ from typing import Any, TextIO
 
 from llamacloud_cli.settings import OutputFormat, Settings
 
+# One encoder for every JSON line: json.dumps(value, **options) builds a new JSONEncoder
+# per call.
+_COMPACT = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
 
 def color_enabled(stream: TextIO) -> bool:
     force = os.environ.get("FORCE_COLOR")
@@ -49,6 +53,7 @@ class Renderer:
         self.title = title
         self._warned_transform = False
         self._count = 0
+        self._pending: list[str] = []
         self._option = "--transform-error" if for_errors else "--transform"
         if self.transform:  # a malformed path is bad input: report it before anything is sent
             from llamacloud_cli.output import gjson
@@ -93,11 +98,37 @@ class Renderer:
             collected = list(items)
             explore(collected, title=self.title)
             return len(collected)
+        if (
+            self.format in (OutputFormat.JSONL, OutputFormat.RAW)
+            and not self.transform
+            and not self.color
+            and not self.raw_output
+        ):
+            return self._stream_lines(items)
         count = 0
         for item in items:
             self._emit(item)
             count += 1
         return count
+
+    def _stream_lines(self, items: Iterable[Any]) -> int:
+        """JSON lines, written a page at a time (see `flush`): one write per page instead
+        of one per item, which matters when stdout is unbuffered (PYTHONUNBUFFERED=1)."""
+        encode = _COMPACT.encode
+        pending = self._pending
+        count = 0
+        for item in items:
+            pending.append(encode(item))
+            count += 1
+        self.flush()
+        return count
+
+    def flush(self) -> None:
+        """Write what is pending and flush the stream (called after each page)."""
+        if self._pending:
+            self.stream.write("\n".join(self._pending) + "\n")
+            self._pending.clear()
+        self.stream.flush()
 
     def raw_pages(self, pages: Iterable[bytes]) -> None:
         for raw in pages:
@@ -112,8 +143,7 @@ class Renderer:
             return
         fmt = self.format
         if fmt is OutputFormat.JSONL or fmt is OutputFormat.RAW:
-            text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
-            self._write_json(text, compact=True)
+            self._write_json(_COMPACT.encode(value), compact=True)
         elif fmt is OutputFormat.YAML:
             from llamacloud_cli.output.yaml_out import dump_yaml
 
