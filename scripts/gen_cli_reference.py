@@ -37,6 +37,7 @@ _CLICK_TYPES = {
     "text": "str",
     "integer": "int",
     "integer range": "int",
+    "int range": "int",
     "float": "float",
     "float range": "float",
     "boolean": "bool",
