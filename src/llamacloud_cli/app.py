@@ -1,7 +1,5 @@
 """The command tree. Global options live on the root; `main` lets them appear anywhere."""
 
-from __future__ import annotations
-
 import functools
 from typing import Annotated
 

@@ -1,7 +1,5 @@
 """Option types shared by commands. Kept light: importing this must not import the client."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """`beta:batch` commands: parse the flags, call the API, render the answer."""
 
-from __future__ import annotations
-
 import enum
 from itertools import islice
 from typing import TYPE_CHECKING, Annotated, Any
@@ -185,7 +183,7 @@ def check_create(fields: dict[str, Any], mode: ValidateMode) -> None:
 
 
 def _wait(
-    session: Session,
+    session: "Session",
     job_id: str,
     poll_interval: float,
     wait_timeout: float | None,
@@ -261,9 +259,9 @@ def list_jobs(
 
 
 def stream_list(
-    session: Session,
-    request: RequestModel,
-    page_model: type[ResponseModel],
+    session: "Session",
+    request: "RequestModel",
+    page_model: "type[ResponseModel]",
     max_items: int | None,
 ) -> None:
     from llamacloud_cli.commands import _common as common

@@ -1,7 +1,5 @@
 """`llamacloud-prod emulator`: serve the batch API locally (the server is imported on use)."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

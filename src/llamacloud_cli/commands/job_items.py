@@ -1,7 +1,5 @@
 """`beta:batch:job-items` commands."""
 
-from __future__ import annotations
-
 from typing import Annotated
 
 import typer

@@ -1,7 +1,5 @@
 """Base classes: strict about what we send, tolerant about what we receive."""
 
-from __future__ import annotations
-
 import enum
 from dataclasses import dataclass
 from typing import Any, ClassVar

@@ -1,7 +1,5 @@
 """The six requests (api.md §1). Each field says where it goes and under which wire name."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import ConfigDict, Field, StringConstraints

@@ -4,8 +4,6 @@ Enums are open: a status the client does not know yet (the API grows) is accepte
 The CLI prints the server's JSON, not these models; they only guard against malformed answers.
 """
 
-from __future__ import annotations
-
 from typing import Any, Literal
 
 from pydantic import Field
