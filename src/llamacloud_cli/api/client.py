@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import random
 import socket
 import ssl
@@ -32,7 +31,7 @@ from llamacloud_cli.settings import CONNECT_TIMEOUT, Settings
 if TYPE_CHECKING:
     import httpx
 
-USER_AGENT = f"llamacloud-prod/{__version__} (Python {platform.python_version()})"
+USER_AGENT = f"llamacloud-prod/{__version__} (Python {'.'.join(map(str, sys.version_info[:3]))})"
 CREATE_CHECK_HINT = (
     "the server may have created the job before failing, so it was not sent again "
     "(a second create would start a second billed job). Check with: "

@@ -158,11 +158,16 @@ def check_create(fields: dict[str, Any], mode: ValidateMode) -> None:
         )
     if mode is ValidateMode.IGNORE:
         return
-    from llamacloud_cli.models.job_config import check_job_config
+    problems: list[str] = []
+    drift: list[str] = []
+    variant = "parse"
+    if config:  # `{}` is a complete parse config: nothing to check, no checker to load
+        from llamacloud_cli.models.job_config import check_job_config
 
-    report = check_job_config(config)
-    problems = list(report.errors)
-    drift = list(report.drift)
+        report = check_job_config(config)
+        problems += report.errors
+        drift += report.drift
+        variant = report.variant
     known = set(requests.CreateBatchRequest.model_fields)
     drift += [f"{key}: unknown request field" for key in fields if key not in known]
     if fields.get("directory_id") in (None, "") and not fields.get("item_ids"):
@@ -177,9 +182,7 @@ def check_create(fields: dict[str, Any], mode: ValidateMode) -> None:
         for line in drift:
             warn(f"{line}; sent anyway (--validate strict refuses it)")
     if problems:
-        raise UsageError(
-            f"invalid {report.variant} job, nothing was sent: {one_or_listed(problems)}"
-        )
+        raise UsageError(f"invalid {variant} job, nothing was sent: {one_or_listed(problems)}")
 
 
 def _wait(
