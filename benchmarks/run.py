@@ -334,10 +334,18 @@ def machine() -> dict[str, object]:
     }
 
 
-def verdict(bench: Bench, ours: dict[str, float], sdk: dict[str, float]) -> str:
+def pair_ratio(ours: list[Sample], sdk: list[Sample]) -> float:
+    """The median of ours/SDK over alternating pairs: the issue's "median of ratios".
+
+    Each pair ran back to back, so load that slows both sides cancels out within a pair.
+    """
+    return statistics.median(o.ms / s.ms for o, s in zip(ours, sdk, strict=True))
+
+
+def verdict(bench: Bench, ratio: float, ours: dict[str, float], sdk: dict[str, float]) -> str:
     if bench.target_ratio is None:
         return "info"
-    ok = ours["median_ms"] / sdk["median_ms"] <= bench.target_ratio
+    ok = ratio <= bench.target_ratio
     if bench.target_rss:
         ok = ok and ours["rss_mib"] <= sdk["rss_mib"]
     return "PASS" if ok else "FAIL"
@@ -345,7 +353,8 @@ def verdict(bench: Bench, ours: dict[str, float], sdk: dict[str, float]) -> str:
 
 def table(results: list[dict[str, object]]) -> str:
     rows = [
-        "| benchmark | ours median ms (min–max) | SDK median ms (min–max) | ratio | target "
+        "| benchmark | ours median ms (min–max) | SDK median ms (min–max) "
+        "| ratio (median of pairs) | target "
         "| ours peak RSS MiB | SDK peak RSS MiB | CPU ms ours / SDK | verdict |",
         "| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |",
     ]
@@ -435,6 +444,7 @@ def main(argv: list[str] | None = None) -> int:
                             raise SystemExit(f"{bench.name}: {' '.join(side[:3])} ...: {problem}")
                         samples.append(sample)
                 ours, sdk = summarize(bench.ours_samples), summarize(bench.sdk_samples)
+                ratio = pair_ratio(bench.ours_samples, bench.sdk_samples)
                 results.append(
                     {
                         "name": bench.name,
@@ -445,11 +455,12 @@ def main(argv: list[str] | None = None) -> int:
                         "sdk_command": bench.sdk_label,
                         "ours": ours,
                         "sdk": sdk,
-                        "ratio": round(ours["median_ms"] / sdk["median_ms"], 3),
+                        "ratio": round(ratio, 3),
+                        "ratio_of_medians": round(ours["median_ms"] / sdk["median_ms"], 3),
                         "rss_ratio": round(ours["rss_mib"] / sdk["rss_mib"], 3),
                         "target_ratio": bench.target_ratio,
                         "target_rss": bench.target_rss,
-                        "verdict": verdict(bench, ours, sdk),
+                        "verdict": verdict(bench, ratio, ours, sdk),
                         "cpu_ratio": round(ours["cpu_median_ms"] / sdk["cpu_median_ms"], 3),
                         "ours_ms": [round(s.ms, 2) for s in bench.ours_samples],
                         "sdk_ms": [round(s.ms, 2) for s in bench.sdk_samples],
