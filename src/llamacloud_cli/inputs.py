@@ -9,6 +9,7 @@ import os
 import select
 import stat
 import sys
+from collections.abc import Mapping
 from typing import Any, TextIO
 
 from llamacloud_cli.errors import UsageError
@@ -203,6 +204,7 @@ def _checked_id(text: str, what: str) -> str:
 
 
 def describe_type(value: Any) -> str:
+    """A value's JSON/YAML type, with an article: "a list", "null"."""
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -211,11 +213,11 @@ def describe_type(value: Any) -> str:
         return "a number"
     if isinstance(value, str):
         return "a string"
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return "a list"
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return "a mapping"
-    return type(value).__name__
+    return f"a {type(value).__name__}"
 
 
 def parse_piped_request(stdin: Stdin) -> dict[str, Any] | None:

@@ -89,6 +89,24 @@ def session(ctx: typer.Context, title: str) -> Iterator[Session]:
         current.close()
 
 
+def send_and_print(
+    ctx: typer.Context,
+    title: str,
+    request_model: type[RequestModel],
+    response_model: type[ResponseModel],
+    flags: dict[str, Any],
+    required: tuple[str, str],
+) -> None:
+    """The whole of a command that sends one request and prints one answer."""
+    with session(ctx, title) as current:
+        fields = merge(current.piped(), flags)
+        require(fields, *required)
+        request = build_request(request_model, fields)
+        response = current.send(request, response_model)
+        if response is not None:
+            current.out.single(response.data, response.raw)
+
+
 def build_request(model: type[R], fields: dict[str, Any]) -> R:
     """Validate request fields before anything is sent; problems exit 2 naming the field."""
     from pydantic import ValidationError

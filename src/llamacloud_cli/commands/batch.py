@@ -356,19 +356,17 @@ def cancel(
     from llamacloud_cli.commands import _common as common
     from llamacloud_cli.models import requests, responses
 
-    with common.session(ctx, "beta:batch cancel") as session:
-        fields = common.merge(
-            session.piped(),
-            {
-                "job_id": common.path_param(job_id, job_id_arg, "job_id"),
-                "organization_id": organization_id,
-                "project_id": project_id,
-                "reason": reason,
-                "temporal_namespace": temporal_namespace,
-            },
-        )
-        common.require(fields, "job_id", "job id: give it as JOB_ID or --job-id")
-        request = common.build_request(requests.CancelBatchRequest, fields)
-        response = session.send(request, responses.BatchCancelResponse)
-        if response is not None:
-            session.out.single(response.data, response.raw)
+    common.send_and_print(
+        ctx,
+        "beta:batch cancel",
+        requests.CancelBatchRequest,
+        responses.BatchCancelResponse,
+        {
+            "job_id": common.path_param(job_id, job_id_arg, "job_id"),
+            "organization_id": organization_id,
+            "project_id": project_id,
+            "reason": reason,
+            "temporal_namespace": temporal_namespace,
+        },
+        required=("job_id", "job id: give it as JOB_ID or --job-id"),
+    )

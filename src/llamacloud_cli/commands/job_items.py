@@ -73,18 +73,16 @@ def get_processing_results(
     from llamacloud_cli.commands import _common as common
     from llamacloud_cli.models import requests, responses
 
-    with common.session(ctx, "beta:batch:job-items get-processing-results") as session:
-        fields = common.merge(
-            session.piped(),
-            {
-                "item_id": common.path_param(item_id, item_id_arg, "item_id"),
-                "job_type": job_type,
-                "organization_id": organization_id,
-                "project_id": project_id,
-            },
-        )
-        common.require(fields, "item_id", "item id: give it as ITEM_ID or --item-id")
-        request = common.build_request(requests.GetProcessingResultsRequest, fields)
-        response = session.send(request, responses.ProcessingResultsResponse)
-        if response is not None:
-            session.out.single(response.data, response.raw)
+    common.send_and_print(
+        ctx,
+        "beta:batch:job-items get-processing-results",
+        requests.GetProcessingResultsRequest,
+        responses.ProcessingResultsResponse,
+        {
+            "item_id": common.path_param(item_id, item_id_arg, "item_id"),
+            "job_type": job_type,
+            "organization_id": organization_id,
+            "project_id": project_id,
+        },
+        required=("item_id", "item id: give it as ITEM_ID or --item-id"),
+    )

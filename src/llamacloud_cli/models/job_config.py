@@ -34,6 +34,8 @@ from typing import Annotated, Any, Literal, Optional, TypeVar, Union, get_args, 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 from pydantic_core import ErrorDetails, PydanticCustomError, SchemaValidator, core_schema
 
+from llamacloud_cli.inputs import describe_type
+
 __all__ = [
     "PARAMETER_FIELDS",
     "BatchParseJobConfig",
@@ -387,7 +389,7 @@ _Validate = Callable[[type[BaseModel], dict[Any, Any]], None]
 
 def _check(value: object, root: str, validate: _Validate) -> JobConfigReport:
     if not isinstance(value, Mapping):
-        message = f"{root} must be a mapping (a JSON or YAML object), got {_kind(value)}"
+        message = f"{root} must be a mapping (a JSON or YAML object), got {describe_type(value)}"
         return JobConfigReport("parse", [message], [])
     variant: Literal["parse", "classify"] = "classify" if "rules" in value else "parse"
     model: type[BaseModel] = ClassifyJob if variant == "classify" else ParseJobConfig
@@ -721,23 +723,6 @@ def _looks_numeric(text: str, *, integer: bool) -> bool:
     return any(char.isdigit() for char in text)  # not "nan" or "inf"
 
 
-def _kind(value: object) -> str:
-    """A value's JSON/YAML type, with an article: "a list", "null"."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "a boolean"
-    if isinstance(value, (int, float)):
-        return "a number"
-    if isinstance(value, str):
-        return "a string"
-    if isinstance(value, (list, tuple)):
-        return "a list"
-    if isinstance(value, Mapping):
-        return "a mapping"
-    return f"a {type(value).__name__}"
-
-
 def _show(value: object) -> str:
     """A value's type and a short rendering of it: 'the string "ten"', 'a list [1, 2]'."""
     if value is None:
@@ -749,10 +734,10 @@ def _show(value: object) -> str:
     if isinstance(value, str):
         return f"the string {_short(value)}"
     if isinstance(value, (list, tuple, Mapping)):
-        return f"{_kind(value)} {_short(value)}"
+        return f"{describe_type(value)} {_short(value)}"
     if isinstance(value, (datetime.date, datetime.time)):
         return f"the date/time {value.isoformat()}"
-    return f"{_kind(value)} value"
+    return f"{describe_type(value)} value"
 
 
 def _short(value: object) -> str:
