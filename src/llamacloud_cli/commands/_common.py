@@ -1,4 +1,4 @@
-"""What every API command shares: option types, the session, request checks, sending."""
+"""What every API command shares when it runs: the session, request checks, sending."""
 
 from __future__ import annotations
 
