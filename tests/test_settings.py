@@ -106,3 +106,29 @@ def test_bad_numbers_are_usage_errors(
 ) -> None:
     with pytest.raises(UsageError, match=fragment):
         settings(env, **flags)
+
+
+@pytest.mark.parametrize(
+    ("base_url", "warned"),
+    [
+        ("http://127.0.0.1:4010", False),
+        ("http://localhost:4010", False),
+        ("http://[::1]:4010", False),
+        ("https://api.example.test", False),
+        ("http://api.example.test", True),
+    ],
+)
+def test_plain_http_to_another_host_warns_that_the_key_travels_in_clear(
+    base_url: str, warned: bool, cli: Any
+) -> None:
+    import httpx
+    import respx
+
+    job = {"id": "J", "job_type": "parse", "project_id": "p", "status": "running", "total_items": 1}
+    with respx.mock(base_url=base_url) as mock:
+        mock.get("/api/v1/beta/batch-processing/J").mock(
+            return_value=httpx.Response(200, json={"job": job, "progress_percentage": 0})
+        )
+        result = cli(["beta:batch", "get-status", "J", "--base-url", base_url])
+    assert result.exit_code == 0
+    assert ("is plain http: the API key is sent unencrypted" in result.stderr) is warned

@@ -228,6 +228,7 @@ class ApiClient:
         if self._http is None:
             import httpx
 
+            _warn_if_key_travels_in_clear(self.settings.base_url)
             self._http = httpx.Client(
                 timeout=httpx.Timeout(self.settings.timeout, connect=CONNECT_TIMEOUT),
                 follow_redirects=True,
@@ -335,6 +336,19 @@ def verifying_tls_context() -> ssl.SSLContext:
     if keylog and not sys.flags.ignore_environment:
         context.keylog_filename = keylog
     return context
+
+
+def _warn_if_key_travels_in_clear(base_url: str) -> None:
+    """Plain http is fine for the emulator on this machine, not for a key crossing a network."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(base_url)
+    host = (parts.hostname or "").lower()
+    loopback = host == "localhost" or host == "::1" or host.startswith("127.")
+    if parts.scheme == "http" and not loopback:
+        sys.stderr.write(
+            f"Warning: {base_url} is plain http: the API key is sent unencrypted to {host}\n"
+        )
 
 
 def _query_value(value: Any) -> str:
