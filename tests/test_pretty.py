@@ -120,8 +120,8 @@ def test_booleans_are_yes_and_no_and_nulls_and_empty_values_stay_visible() -> No
         "retried: no",
         "reason: null",
         "note: (empty)",
-        "tags: []",
-        "meta: {}",
+        "tags: (none)",
+        "meta: (empty)",
     ]
 
 
@@ -269,3 +269,17 @@ def test_a_hostile_title_is_escaped() -> None:
     text = pretty({"a": 1}, title="list\x1b[2J")
     assert not RAW_CONTROL.search(text)
     assert "list\\u001b[2J" in text.splitlines()[0]
+
+
+def test_empty_nested_values_read_like_empty_top_level_ones() -> None:
+    import io
+
+    from llamacloud_cli.output.pretty import render_pretty
+
+    stream = io.StringIO()
+    render_pretty({"job": {"tags": [], "meta": {}}, "items": []}, title="t", stream=stream)
+    shown = stream.getvalue()
+    assert "tags: (none)" in shown
+    assert "meta: (empty)" in shown
+    assert "items: (none)" in shown
+    assert "[]" not in shown and "{}" not in shown

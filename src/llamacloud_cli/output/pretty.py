@@ -95,6 +95,8 @@ def _append(text: Any, value: Any, *, indent: int, key: str | None = None) -> No
 def _append_scalar(text: Any, value: Any, *, key: str | None) -> None:
     if value is None:
         text.append("null", style="dim")
+    elif isinstance(value, (list, dict)):  # only empty ones reach here
+        text.append("(none)" if isinstance(value, list) else "(empty)", style="dim")
     elif isinstance(value, bool):
         text.append("yes" if value else "no", style="cyan")
     elif isinstance(value, (int, float)):
