@@ -74,6 +74,7 @@ def resolve(
     if not url.startswith(("http://", "https://")):
         source = "--base-url" if base_url else "LLAMA_CLOUD_BASE_URL"
         raise UsageError(f"{source} {url!r} is missing a scheme (expected http:// or https://)")
+    _check_base_url(url)
     seconds = _env_number(timeout, env, "LLAMA_CLOUD_TIMEOUT", float, DEFAULT_TIMEOUT)
     if not 0 < seconds < float("inf"):
         raise UsageError(
@@ -114,3 +115,22 @@ def _env_number(
     if value < 0:
         raise UsageError(f"{source} must not be negative, got {value}")
     return value
+
+
+def _check_base_url(base_url: str) -> None:
+    """A base URL httpx cannot use is bad input (exit 2), found once, before anything is sent."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(base_url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+        problem = "no host" if not parts.hostname else None
+    except ValueError as error:
+        problem = str(error)
+    if problem is None and any(c.isspace() or ord(c) < 32 for c in parts.netloc):
+        problem = "whitespace or control characters in the host"
+    if problem:
+        raise UsageError(
+            f"base URL {base_url!r} is not valid ({problem}); "
+            "check --base-url or LLAMA_CLOUD_BASE_URL"
+        )

@@ -23,7 +23,7 @@ from pydantic import ValidationError
 
 from llamacloud_cli import __version__
 from llamacloud_cli.api import retry
-from llamacloud_cli.errors import ApiStatusError, BadResponseError, NetworkError, UsageError
+from llamacloud_cli.errors import ApiStatusError, BadResponseError, NetworkError
 from llamacloud_cli.models.base import Location, RequestModel, ResponseModel
 from llamacloud_cli.redact import redact_headers, redact_json, remember_secrets
 from llamacloud_cli.settings import CONNECT_TIMEOUT, Settings
@@ -94,7 +94,7 @@ class ApiClient:
             **{name: quote(str(value), safe="") for name, value in parts[Location.PATH].items()}
         )
         query = [(k, _query_value(v)) for k, v in parts[Location.QUERY].items() if v is not None]
-        url = _checked_base_url(self.settings.base_url) + path
+        url = self.settings.base_url + path
         if query:
             from urllib.parse import urlencode
 
@@ -271,26 +271,6 @@ class ApiClient:
         except ValueError:
             shown = response.content[:2000].decode("utf-8", "replace")
         self._debug("  body: " + shown)
-
-
-def _checked_base_url(base_url: str) -> str:
-    """A base URL httpx cannot use is bad input (exit 2), found before anything is sent."""
-    from urllib.parse import urlsplit
-
-    try:
-        parts = urlsplit(base_url)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-        problem = "no host" if not parts.hostname else None
-    except ValueError as error:
-        problem = str(error)
-    if problem is None and any(c.isspace() or ord(c) < 32 for c in parts.netloc):
-        problem = "whitespace or control characters in the host"
-    if problem:
-        raise UsageError(
-            f"base URL {base_url!r} is not valid ({problem}); "
-            "check --base-url or LLAMA_CLOUD_BASE_URL"
-        )
-    return base_url
 
 
 class _CertificatesOnFirstHandshake(ssl.SSLContext):
