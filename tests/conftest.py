@@ -15,6 +15,7 @@ from llamacloud_cli.main import hoist_global_options
 
 TEST_KEY = "llx-test-key-8f3a2c"
 BASE_URL = "https://api.test.invalid"
+EMULATOR_T0 = 1_767_225_600.0  # 2026-01-01T00:00:00Z
 
 ENV_VARS = (
     "LLAMA_CLOUD_API_KEY",
@@ -49,6 +50,19 @@ def no_real_sleep(monkeypatch: pytest.MonkeyPatch) -> list[float]:
     monkeypatch.setattr(client, "sleep_between_attempts", slept.append)
     monkeypatch.setattr(wait, "pause", slept.append)
     return slept
+
+
+class FakeClock:
+    """A clock for the emulator that moves only when a test says so."""
+
+    def __init__(self, now: float = EMULATOR_T0) -> None:
+        self.now = now
+
+    def __call__(self) -> float:
+        return self.now
+
+    def advance(self, seconds: float) -> None:
+        self.now += seconds
 
 
 @dataclass

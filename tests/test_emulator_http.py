@@ -20,6 +20,7 @@ from typing import Any
 import httpx
 import pytest
 import typer
+from conftest import FakeClock
 from typer.testing import CliRunner
 
 import llamacloud_cli
@@ -27,20 +28,8 @@ from llamacloud_cli.commands.emulator import emulator as emulator_command
 from llamacloud_cli.emulator import Emulator, EmulatorConfig, RunningEmulator, start_background
 from llamacloud_cli.emulator.server import App, _client_host, _url
 
-T0 = 1_767_225_600.0
 BASE = "/api/v1/beta/batch-processing"
 AUTH = {"Authorization": "Bearer test-key"}
-
-
-class FakeClock:
-    def __init__(self, now: float = T0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture

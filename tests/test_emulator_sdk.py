@@ -11,6 +11,7 @@ from llamacloud_cli.emulator import EmulatorConfig, RunningEmulator, start_backg
 
 llama_cloud = pytest.importorskip("llama_cloud")
 
+from conftest import FakeClock  # noqa: E402
 from llama_cloud import (  # noqa: E402 - after the skip check
     AuthenticationError,
     InternalServerError,
@@ -21,7 +22,6 @@ from llama_cloud import (  # noqa: E402 - after the skip check
     UnprocessableEntityError,
 )
 
-T0 = 1_767_225_600.0
 CLASSIFY_CONFIG = {
     "id": "0b9c2f0e-8a4e-4c39-9b51-1f0c7a2d9e11",
     "project_id": "182bd5e5-6e1a-4fe4-a799-aa6d9a6ab26e",
@@ -30,17 +30,6 @@ CLASSIFY_CONFIG = {
     "mode": "FAST",
     "rules": [{"type": "invoice", "description": "Bills listing line items and totals"}],
 }
-
-
-class FakeClock:
-    def __init__(self, now: float = T0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 class RequestLog:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
+from conftest import EMULATOR_T0, FakeClock
 
 from llamacloud_cli.emulator.state import (
     DEFAULT_PROJECT_ID,
@@ -23,7 +24,7 @@ from llamacloud_cli.emulator.state import (
     validate_create_body,
 )
 
-T0 = 1_767_225_600.0  # 2026-01-01T00:00:00Z
+T0 = EMULATOR_T0
 ISO_MS_Z = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$")
 
 CLASSIFY_CONFIG = {
@@ -34,17 +35,6 @@ CLASSIFY_CONFIG = {
     "mode": "FAST",
     "rules": [{"type": "invoice", "description": "Bills with totals"}],
 }
-
-
-class FakeClock:
-    def __init__(self, now: float = T0) -> None:
-        self.now = now
-
-    def __call__(self) -> float:
-        return self.now
-
-    def advance(self, seconds: float) -> None:
-        self.now += seconds
 
 
 @pytest.fixture
